@@ -1,0 +1,44 @@
+"""Reports: plain-text and tabular views of each stage's results, for people to read."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .cohort import Cohort
+
+
+def supply_and_demand(cohort: Cohort, by: str = "specialty") -> pd.DataFrame:
+    """Mentors, places offered and mentees per category of ``by``.
+
+    A ``places_per_mentee`` below 1 flags where mentees of that kind will compete for
+    mentors of the same kind (or be matched across kinds).
+
+    Examples
+    --------
+    >>> from mentorlab import simulate_cohort
+    >>> table = supply_and_demand(simulate_cohort(20, 50, seed=2))
+    >>> int(table["mentees"].sum())
+    50
+    """
+    offer = cohort.mentors.groupby(by).agg(
+        mentors=("mentor_id", "size"), places=("capacity", "sum")
+    )
+    demand = cohort.mentees.groupby(by).agg(mentees=("mentee_id", "size"))
+    table = offer.join(demand, how="outer").fillna(0).astype(int)
+    table["places_per_mentee"] = (
+        table["places"] / table["mentees"].where(table["mentees"] > 0)
+    ).round(2)
+    return table.sort_values("mentees", ascending=False)
+
+
+def cohort_overview(cohort: Cohort) -> str:
+    """A short text overview of a cohort: key numbers, then supply and demand by specialty."""
+    lines = [
+        repr(cohort),
+        "",
+        cohort.summary().round(2).to_string(),
+        "",
+        "Supply and demand by specialty:",
+        supply_and_demand(cohort).to_string(),
+    ]
+    return "\n".join(lines)

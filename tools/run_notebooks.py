@@ -1,0 +1,73 @@
+"""Execute notebooks in place so that their stored outputs are the current ones.
+
+Usage: python tools/run_notebooks.py notebooks/*.ipynb
+
+Runs each notebook top to bottom in the current environment's ``python3`` kernel and
+writes it back with fresh outputs (what nbval then compares).  With ``--out DIR`` and
+``-p name value`` pairs it runs a parameterised copy through papermill instead, for
+full-size runs that are not committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute_in_place(path: Path, timeout: int) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    for cell in notebook.cells:  # execution timing metadata changes every run: drop it
+        cell.get("metadata", {}).pop("execution", None)
+    nbformat.write(notebook, path)
+
+
+def execute_parameterised(path: Path, out_dir: Path, parameters: dict[str, str]) -> None:
+    import papermill
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    values = {name: _literal(value) for name, value in parameters.items()}
+    papermill.execute_notebook(
+        str(path), str(out_dir / path.name), parameters=values, kernel_name="python3"
+    )
+
+
+def _literal(text: str):
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=1200, help="seconds allowed per cell")
+    parser.add_argument("--out", type=Path, help="run through papermill into this directory")
+    parser.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    args = parser.parse_args(argv)
+    for path in args.notebooks:
+        start = time.perf_counter()
+        if args.out is None:
+            execute_in_place(path, args.timeout)
+        else:
+            execute_parameterised(path, args.out, dict(args.p))
+        print(f"{path}: executed in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
