@@ -45,7 +45,7 @@ class Cohort:
     >>> from mentorlab import simulate_cohort
     >>> cohort = simulate_cohort(10, 25, seed=3)
     >>> cohort
-    Cohort(10 mentors with 26 places, 25 mentees; seed=3)
+    Cohort(10 mentors with 21 places, 25 mentees; seed=3)
     """
 
     mentors: pd.DataFrame
@@ -90,7 +90,7 @@ class Cohort:
         Examples
         --------
         >>> from mentorlab import simulate_cohort
-        >>> simulate_cohort(10, 25, seed=3).summary()["mentees"]
+        >>> float(simulate_cohort(10, 25, seed=3).summary()["mentees"])
         25.0
         """
         mentors, mentees = self.mentors, self.mentees
