@@ -14,19 +14,49 @@ Examples
 
 from ._seed import as_generator, spawn_seeds
 from .cohort import Cohort, CohortConfig, data_dictionary, simulate_cohort
+from .compatibility import (
+    CRITERIA,
+    Compatibility,
+    Weights,
+    compatibility,
+    criteria_table,
+    draw_chemistry,
+    forbidden_pairs,
+)
 from .errors import ConfigError, InputError, MentorlabError
+from .matching import (
+    STRATEGY_NAMES,
+    MatchDiagnostics,
+    Matching,
+    deferred_acceptance,
+    match,
+    optimal_assignment,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CRITERIA",
+    "STRATEGY_NAMES",
     "Cohort",
     "CohortConfig",
+    "Compatibility",
     "ConfigError",
     "InputError",
+    "MatchDiagnostics",
+    "Matching",
     "MentorlabError",
+    "Weights",
     "__version__",
     "as_generator",
+    "compatibility",
+    "criteria_table",
     "data_dictionary",
+    "deferred_acceptance",
+    "draw_chemistry",
+    "forbidden_pairs",
+    "match",
+    "optimal_assignment",
     "simulate_cohort",
     "spawn_seeds",
 ]

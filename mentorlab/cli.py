@@ -8,7 +8,6 @@ with exit code 2 and no traceback; nothing is written when a command fails.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -16,7 +15,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import ConfigError, InputError, MentorlabError
+from .errors import ConfigError, MentorlabError
+from .schema import load_mapping_file
 
 app = typer.Typer(
     name="mentorlab",
@@ -62,32 +62,6 @@ def main(
     """mentorlab: evidence for how to match mentors and mentees."""
 
 
-def load_mapping_file(path: Path, *, what: str) -> dict[str, Any]:
-    """Read a JSON or YAML file holding one mapping (for configs and weights)."""
-    if not path.is_file():
-        raise InputError(f"{path}: file not found (expected the {what})", source=path.name)
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            values = yaml.safe_load(text)
-        else:
-            values = json.loads(text)
-    except Exception as exc:  # any parser error is the user's file, not our bug
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            f"{path}: could not parse the {what} ({reason})", source=path.name
-        ) from None
-    if values is None:
-        values = {}
-    if not isinstance(values, dict):
-        raise InputError(
-            f"{path}: the {what} must be a mapping of names to values", source=path.name
-        )
-    return values
-
-
 @app.command()
 @_friendly_errors
 def simulate(
@@ -115,6 +89,105 @@ def simulate(
     typer.echo(repr(cohort))
     typer.echo(cohort.summary().round(2).to_string())
     typer.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+def _parse_options(pairs: list[str]) -> dict[str, Any]:
+    """``["browse=10", "fallback=coordinator"]`` -> {"browse": 10, "fallback": "coordinator"}."""
+    options: dict[str, Any] = {}
+    for item in pairs:
+        if "=" not in item:
+            raise ConfigError(f"--option expects NAME=VALUE, got '{item}'")
+        name, text = (part.strip() for part in item.split("=", 1))
+        options[name] = _literal(text)
+    return options
+
+
+def _literal(text: str) -> Any:
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+@app.command("match")
+@_friendly_errors
+def match_command(
+    cohort: Annotated[
+        Path, typer.Option("--cohort", help="Cohort directory (mentors.csv, mentees.csv).")
+    ],
+    strategy: Annotated[
+        str,
+        typer.Option(
+            "--strategy",
+            help="random, self_selection, administrative, algorithmic, stable, hybrid or group.",
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV file to write the pairs (with explanations) to.")
+    ],
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="JSON or YAML mapping of criterion weights (unlisted criteria weigh 0).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the strategy.")] = 0,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-o", help="Strategy option NAME=VALUE (repeatable), e.g. -o browse=10."
+        ),
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option("--min-score", help="Never form a pair scoring below this.")
+    ] = None,
+    allow_same_team: Annotated[
+        bool,
+        typer.Option(
+            "--allow-same-team", help="Allow pairs who share a line manager (forbidden by default)."
+        ),
+    ] = False,
+    forbidden: Annotated[
+        Path | None,
+        typer.Option(
+            "--forbidden",
+            help="CSV of pairs never to form (mentee_id, mentor_id), e.g. earlier pairs.",
+        ),
+    ] = None,
+) -> None:
+    """Match a cohort with one strategy, write the pairs and print diagnostics."""
+    from .cohort import Cohort
+    from .compatibility import FORBIDDEN_TABLE, Weights
+    from .matching import match
+    from .schema import read_csv_table
+
+    options = _parse_options(option or [])
+    loaded = Cohort.read(cohort)
+    program_weights = Weights.from_file(weights) if weights is not None else None
+    avoid = read_csv_table(forbidden, FORBIDDEN_TABLE) if forbidden is not None else None
+    result = match(
+        loaded,
+        strategy,
+        seed=seed,
+        weights=program_weights,
+        forbid_same_team=not allow_same_team,
+        forbidden=avoid,
+        forbidden_source=forbidden.name if forbidden is not None else None,
+        min_score=min_score,
+        **options,
+    )
+    written = result.write(out)
+    typer.echo(repr(result))
+    typer.echo(f"weights: {result.problem.compatibility.weights!r}")
+    typer.echo("")
+    typer.echo(result.diagnostics().to_text())
+    typer.echo(f"\nwrote {written}")
 
 
 @app.command()

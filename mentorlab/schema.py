@@ -15,11 +15,12 @@ so every table stays one row per entity and round-trips through CSV unchanged.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,12 @@ class ColumnSpec:
     min_items: int = 0
     nullable: bool = False
     unit: str = ""
+
+    @property
+    def pandas_dtype(self) -> str:
+        """The dtype a validated column has ('object' for text, 'int64', 'float64')."""
+        kind = _PANDAS_DTYPE[self.kind]
+        return "object" if kind is str else kind
 
     def value_domain(self) -> str:
         """Allowed values or range as text (for the data dictionary and messages)."""
@@ -404,3 +411,29 @@ def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
 def list_cell(items: Sequence[str]) -> str:
     """Join items into one ``;``-separated cell."""
     return LIST_SEPARATOR.join(items)
+
+
+def load_mapping_file(path: Path, *, what: str) -> dict[str, Any]:
+    """Read a JSON or YAML file holding one mapping (for configs and weights)."""
+    if not path.is_file():
+        raise InputError(f"{path}: file not found (expected the {what})", source=path.name)
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            values = yaml.safe_load(text)
+        else:
+            values = json.loads(text)
+    except Exception as exc:  # any parser error is the user's file, not our bug
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"{path}: could not parse the {what} ({reason})", source=path.name
+        ) from None
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise InputError(
+            f"{path}: the {what} must be a mapping of names to values", source=path.name
+        )
+    return values

@@ -150,6 +150,29 @@ SITE_FOCUS: MappingProxyType[str, str] = MappingProxyType(
 )
 REGIONS: tuple[str, ...] = tuple(dict.fromkeys(SITE_REGIONS.values()))
 
+# How close two specialties are, for the specialty-alignment criterion: 1 for the same
+# specialty, RELATED_SPECIALTY_CREDIT for neighbours that share techniques or clients.
+RELATED_SPECIALTIES: tuple[tuple[str, str], ...] = (
+    ("massage_therapy", "yoga_therapy"),  # body-based practice, movement
+    ("massage_therapy", "acupuncture"),  # pain management
+    ("counselling", "yoga_therapy"),  # mindfulness, trauma-informed work
+    ("nutrition", "integrative_nursing"),  # clinical assessment, care plans
+    ("acupuncture", "integrative_nursing"),  # integrative assessment in clinics
+)
+RELATED_SPECIALTY_CREDIT = 0.5
+
+# How well two communication preferences fit (symmetric; 1 on the diagonal).
+COMMUNICATION_FIT: MappingProxyType[tuple[str, str], float] = MappingProxyType(
+    {
+        ("in_person", "video"): 0.6,
+        ("in_person", "phone"): 0.3,
+        ("in_person", "messaging"): 0.2,
+        ("video", "phone"): 0.6,
+        ("video", "messaging"): 0.4,
+        ("phone", "messaging"): 0.5,
+    }
+)
+
 LIST_SEPARATOR = ";"
 
 

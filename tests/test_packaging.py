@@ -27,9 +27,14 @@ def _pyproject():
 
 
 def _conda_requirements() -> dict[str, str]:
+    """Requirements of environment.yml: conda packages plus those its pip section installs."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    return dict(_requirement(d) for d in env["dependencies"] if isinstance(d, str))
+    specs = [d for d in env["dependencies"] if isinstance(d, str)]
+    for entry in env["dependencies"]:
+        if isinstance(entry, dict):
+            specs += [p for p in entry["pip"] if not p.startswith("-")]
+    return dict(_requirement(d) for d in specs)
 
 
 def test_every_dependency_is_in_environment_yml_with_the_same_lower_bound():

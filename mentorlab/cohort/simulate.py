@@ -32,6 +32,7 @@ from scipy.special import expit, logit, ndtr
 
 from .._seed import SeedLike, as_generator
 from ..errors import ConfigError
+from ..schema import TableSpec
 from ..taxonomy import (
     CAREER_STAGE_CUTS,
     CAREER_STAGES,
@@ -117,8 +118,8 @@ def simulate_cohort(
         )
     recorded_seed = int(seed) if isinstance(seed, (int, np.integer)) else None
     return Cohort(
-        mentors=_as_frame(mentors, "mentor", n_mentors, MENTOR_TABLE.column_names),
-        mentees=_as_frame(mentees, "mentee", n_mentees, MENTEE_TABLE.column_names),
+        mentors=_as_frame(mentors, "mentor", n_mentors, MENTOR_TABLE),
+        mentees=_as_frame(mentees, "mentee", n_mentees, MENTEE_TABLE),
         config=config,
         seed=recorded_seed,
     )
@@ -132,14 +133,16 @@ def _size(name: str, value: int) -> int:
     return int(value)
 
 
-def _as_frame(columns: dict, role: str, n: int, order: list[str]) -> pd.DataFrame:
+def _as_frame(columns: dict, role: str, n: int, table: TableSpec) -> pd.DataFrame:
+    """Columns in the table's order, with the dtypes its schema gives (also when empty)."""
     width = max(3, len(str(n)))
     columns[f"{role}_id"] = [f"{role}_{i:0{width}d}" for i in range(1, n + 1)]
-    frame = pd.DataFrame({name: columns[name] for name in order})
-    for name in order:
-        if frame[name].dtype.kind in "US":  # numpy strings -> python str objects
-            frame[name] = frame[name].astype(object)
-    return frame
+    return pd.DataFrame(
+        {
+            spec.name: pd.Series(columns[spec.name], dtype=spec.pandas_dtype)
+            for spec in table.columns
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------
