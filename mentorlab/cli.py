@@ -196,13 +196,22 @@ def demo(
     cohort: Annotated[
         Path, typer.Option("--cohort", help="Cohort directory (mentors.csv, mentees.csv).")
     ] = Path("data/synthetic"),
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the strategies.")] = 7,
 ) -> None:
     """Run the main job on a cohort directory and print what it found."""
     from .cohort import Cohort
-    from .report import cohort_overview
+    from .compatibility import draw_chemistry
+    from .matching import STRATEGY_NAMES, match
+    from .report import cohort_overview, matching_table
 
     loaded = Cohort.read(cohort)
     typer.echo(cohort_overview(loaded))
+    chemistry = draw_chemistry(loaded, seed=seed)
+    matchings = {
+        name: match(loaded, name, seed=seed, chemistry=chemistry) for name in STRATEGY_NAMES
+    }
+    typer.echo("\nEvery matching strategy on this cohort (same-team pairs forbidden):")
+    typer.echo(matching_table(matchings).round(2).to_string())
 
 
 if __name__ == "__main__":  # pragma: no cover

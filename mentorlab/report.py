@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from .cohort import Cohort
+from .matching import Matching
+
+MATCHING_MEASURES = (
+    "share matched",
+    "score mean",
+    "mentor load max",
+    "mentor load Gini",
+    "mentors with no mentee (share)",
+    "requests Gini",
+    "partner in top 3 (share)",
+    "blocking pairs",
+)
 
 
 def supply_and_demand(cohort: Cohort, by: str = "specialty") -> pd.DataFrame:
@@ -42,3 +56,21 @@ def cohort_overview(cohort: Cohort) -> str:
         supply_and_demand(cohort).to_string(),
     ]
     return "\n".join(lines)
+
+
+def matching_table(matchings: Mapping[str, Matching], measures=MATCHING_MEASURES) -> pd.DataFrame:
+    """Key diagnostics of several matchings side by side, one row per strategy.
+
+    Examples
+    --------
+    >>> import mentorlab as ml
+    >>> cohort = ml.simulate_cohort(10, 25, seed=1)
+    >>> table = matching_table({s: ml.match(cohort, s, seed=1) for s in ("random", "algorithmic")})
+    >>> list(table.index)
+    ['random', 'algorithmic']
+    """
+    rows = {
+        name: result.diagnostics().summary.reindex(list(measures))
+        for name, result in matchings.items()
+    }
+    return pd.DataFrame(rows).T.rename_axis(index="strategy", columns=None)

@@ -106,3 +106,4 @@ def test_demo_prints_supply_and_demand(tmp_path):
     result = runner.invoke(app, ["demo", "--cohort", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Supply and demand by specialty" in result.stdout
+    assert "self_selection" in result.stdout and "blocking pairs" in result.stdout

@@ -29,7 +29,7 @@ from scipy.optimize import linear_sum_assignment, linprog
 Objective = Literal["most_matched", "best_fit"]
 UNMATCHED = -1
 # Problems whose slot-expanded matrix has at most this many cells go to the dense solver.
-DENSE_CELL_LIMIT = 4_000_000
+DENSE_CELL_LIMIT = 1_000_000
 
 
 # ---------------------------------------------------------------------------------
@@ -231,6 +231,8 @@ def optimal_assignment(
     capacity = _capacity(capacity, m)
     if objective not in ("most_matched", "best_fit"):
         raise ValueError(f"objective must be 'most_matched' or 'best_fit', got {objective!r}")
+    if method not in ("auto", "dense", "sparse"):
+        raise ValueError(f"method must be 'auto', 'dense' or 'sparse', got {method!r}")
     allowed = np.isfinite(scores)
     if forbidden is not None:
         allowed &= ~_mask(forbidden, scores.shape, "forbidden")
@@ -248,9 +250,7 @@ def optimal_assignment(
         method = "dense" if n * slots <= DENSE_CELL_LIMIT else "sparse"
     if method == "dense":
         return _assign_dense(scores, capacity, allowed, objective)
-    if method == "sparse":
-        return _assign_sparse(scores, capacity, allowed, objective)
-    raise ValueError(f"method must be 'auto', 'dense' or 'sparse', got {method!r}")
+    return _assign_sparse(scores, capacity, allowed, objective)
 
 
 def _assign_dense(scores, capacity, allowed, objective) -> np.ndarray:
@@ -464,10 +464,11 @@ def _capacity(values, m: int) -> np.ndarray:
         raise ValueError(f"capacity must have one entry per mentor ({m}), got shape {array.shape}")
     if array.size and (
         not np.issubdtype(array.dtype, np.number)
+        or not np.isfinite(array).all()
         or np.any(array != np.round(array))
         or np.any(array < 0)
     ):
-        raise ValueError("capacity must hold whole numbers >= 0")
+        raise ValueError("capacity must hold finite whole numbers >= 0")
     return array.astype(np.int64)
 
 
