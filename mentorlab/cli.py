@@ -98,11 +98,12 @@ def _parse_options(pairs: list[str]) -> dict[str, Any]:
         if "=" not in item:
             raise ConfigError(f"--option expects NAME=VALUE, got '{item}'")
         name, text = (part.strip() for part in item.split("=", 1))
-        options[name] = _literal(text)
+        options[name] = parse_value(text)
     return options
 
 
-def _literal(text: str) -> Any:
+def parse_value(text: str) -> Any:
+    """Read a command-line value: true/false, then int, then float, else the text itself."""
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"

@@ -149,24 +149,21 @@ def popcount(bits: np.ndarray) -> np.ndarray:
 # Criteria: f(features, mentee_index, mentor_index) -> scores in [0, 1] (broadcast)
 
 
-def _specialty_table() -> np.ndarray:
-    table = np.eye(len(SPECIALTIES))
-    for a, b in RELATED_SPECIALTIES:
-        i, j = SPECIALTIES.index(a), SPECIALTIES.index(b)
-        table[i, j] = table[j, i] = RELATED_SPECIALTY_CREDIT
-    return table
-
-
-def _communication_table() -> np.ndarray:
-    table = np.eye(len(COMMUNICATION_MODES))
-    for (a, b), fit in COMMUNICATION_FIT.items():
-        i, j = COMMUNICATION_MODES.index(a), COMMUNICATION_MODES.index(b)
+def _symmetric_fit_table(
+    vocabulary: tuple[str, ...], fits: Mapping[tuple[str, str], float]
+) -> np.ndarray:
+    """Square table of fits between categories: 1 on the diagonal, ``fits`` off it, else 0."""
+    table = np.eye(len(vocabulary))
+    for (a, b), fit in fits.items():
+        i, j = vocabulary.index(a), vocabulary.index(b)
         table[i, j] = table[j, i] = fit
     return table
 
 
-_SPECIALTY_FIT = _specialty_table()
-_COMMUNICATION_FIT = _communication_table()
+_SPECIALTY_FIT = _symmetric_fit_table(
+    SPECIALTIES, dict.fromkeys(RELATED_SPECIALTIES, RELATED_SPECIALTY_CREDIT)
+)
+_COMMUNICATION_FIT = _symmetric_fit_table(COMMUNICATION_MODES, COMMUNICATION_FIT)
 
 
 def goals(f: Features, e: np.ndarray, m: np.ndarray) -> np.ndarray:

@@ -18,6 +18,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from mentorlab.cli import parse_value
+
 
 def execute_in_place(path: Path, timeout: int) -> None:
     notebook = nbformat.read(path, as_version=4)
@@ -37,19 +39,10 @@ def execute_parameterised(path: Path, out_dir: Path, parameters: dict[str, str])
     import papermill
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    values = {name: _literal(value) for name, value in parameters.items()}
+    values = {name: parse_value(value) for name, value in parameters.items()}
     papermill.execute_notebook(
         str(path), str(out_dir / path.name), parameters=values, kernel_name="python3"
     )
-
-
-def _literal(text: str):
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            pass
-    return text
 
 
 def main(argv: list[str] | None = None) -> int:
