@@ -32,6 +32,7 @@ from .matching import (
     match,
     optimal_assignment,
 )
+from .program import ProgramData, ProgramParameters, run_program, scenarios
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,8 @@ __all__ = [
     "MatchDiagnostics",
     "Matching",
     "MentorlabError",
+    "ProgramData",
+    "ProgramParameters",
     "Weights",
     "__version__",
     "as_generator",
@@ -57,6 +60,8 @@ __all__ = [
     "forbidden_pairs",
     "match",
     "optimal_assignment",
+    "run_program",
+    "scenarios",
     "simulate_cohort",
     "spawn_seeds",
 ]

@@ -39,8 +39,10 @@ def as_generator(seed: SeedLike = None) -> np.random.Generator:
 def spawn_seeds(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
     """Split ``seed`` into ``n`` independent child seed sequences.
 
-    A ``Generator`` is split through its bit generator's seed sequence, so the
-    children are reproducible whenever the generator was.
+    For an int or a ``SeedSequence`` the children are those of
+    ``SeedSequence.spawn`` on a fresh sequence, whatever was spawned from it before.  A
+    ``Generator`` is a stream: children come from its bit generator's seed sequence and
+    differ from call to call (reproducible when the generator was).
 
     Examples
     --------
@@ -52,8 +54,16 @@ def spawn_seeds(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
     if n < 0:
         raise ValueError(f"n must be non-negative, got {n}")
     if isinstance(seed, np.random.Generator):
+        # A generator is a stream: each call takes fresh children from it.
         return list(seed.bit_generator.seed_seq.spawn(n))  # type: ignore[union-attr]
-    if isinstance(seed, np.random.SeedSequence):
-        return list(seed.spawn(n))
-    as_generator(seed)  # same validation as everywhere else
-    return list(np.random.SeedSequence(seed).spawn(n))
+    if not isinstance(seed, np.random.SeedSequence):
+        as_generator(seed)  # same validation as everywhere else
+        seed = np.random.SeedSequence(seed)
+    # Children are a function of the sequence's value, not of how often it was spawned
+    # before, so passing the same SeedSequence twice gives the same children.
+    return [
+        np.random.SeedSequence(
+            seed.entropy, spawn_key=(*seed.spawn_key, k), pool_size=seed.pool_size
+        )
+        for k in range(n)
+    ]

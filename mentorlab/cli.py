@@ -91,12 +91,12 @@ def simulate(
     typer.echo("wrote " + ", ".join(str(p) for p in written))
 
 
-def _parse_options(pairs: list[str]) -> dict[str, Any]:
+def _parse_options(pairs: list[str], *, flag: str = "--option") -> dict[str, Any]:
     """``["browse=10", "fallback=coordinator"]`` -> {"browse": 10, "fallback": "coordinator"}."""
     options: dict[str, Any] = {}
     for item in pairs:
         if "=" not in item:
-            raise ConfigError(f"--option expects NAME=VALUE, got '{item}'")
+            raise ConfigError(f"{flag} expects NAME=VALUE, got '{item}'")
         name, text = (part.strip() for part in item.split("=", 1))
         options[name] = parse_value(text)
     return options
@@ -191,6 +191,70 @@ def match_command(
     typer.echo(f"\nwrote {written}")
 
 
+@app.command("run")
+@_friendly_errors
+def run_command(
+    cohort: Annotated[
+        Path, typer.Option("--cohort", help="Cohort directory (mentors.csv, mentees.csv).")
+    ],
+    pairs: Annotated[
+        Path,
+        typer.Option(
+            "--pairs",
+            help="Pairs CSV (as written by mentorlab match; mentee_id and mentor_id required).",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the program tables into.")],
+    months: Annotated[
+        int, typer.Option("--months", min=1, max=60, help="Program length in months.")
+    ] = 12,
+    scenario: Annotated[
+        str,
+        typer.Option(
+            "--scenario",
+            help="default, null, chemistry_dominant, overloaded_mentors or guide_claims.",
+        ),
+    ] = "default",
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the program.")] = 0,
+    parameter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Program parameter NAME=VALUE (repeatable), e.g. --set rematch_threshold=2.5.",
+        ),
+    ] = None,
+) -> None:
+    """Run a matched cohort through the program and write participants, pairs, meetings, surveys."""
+    from .cohort import Cohort
+    from .matching.result import pairs_input_table
+    from .program import run_program
+    from .schema import read_csv_table
+
+    loaded = Cohort.read(cohort)
+    table = read_csv_table(pairs, pairs_input_table())
+    data = run_program(
+        loaded,
+        table,
+        months=months,
+        scenario=scenario,
+        seed=seed,
+        **_parse_options(parameter or [], flag="--set"),
+    )
+    written = data.write(out)
+    typer.echo(repr(data))
+    typer.echo(data.summary().round(3).to_string())
+    typer.echo("wrote " + ", ".join(p.name for p in written) + f" to {out}")
+
+
+@app.command("scenarios")
+def scenarios_command() -> None:
+    """List the named program scenarios."""
+    from .program import scenarios
+
+    for name, row in scenarios().iterrows():
+        typer.echo(f"{name:20s} {row['description']}")
+
+
 @app.command()
 @_friendly_errors
 def demo(
@@ -198,12 +262,16 @@ def demo(
         Path, typer.Option("--cohort", help="Cohort directory (mentors.csv, mentees.csv).")
     ] = Path("data/synthetic"),
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the strategies.")] = 7,
+    scenario: Annotated[
+        str, typer.Option("--scenario", help="Program scenario (see mentorlab scenarios).")
+    ] = "default",
 ) -> None:
     """Run the main job on a cohort directory and print what it found."""
     from .cohort import Cohort
     from .compatibility import draw_chemistry
     from .matching import STRATEGY_NAMES, match
-    from .report import cohort_overview, matching_table
+    from .program import run_program
+    from .report import cohort_overview, matching_table, program_table
 
     loaded = Cohort.read(cohort)
     typer.echo(cohort_overview(loaded))
@@ -213,6 +281,13 @@ def demo(
     }
     typer.echo("\nEvery matching strategy on this cohort (same-team pairs forbidden):")
     typer.echo(matching_table(matchings).round(2).to_string())
+    programs = {
+        name: run_program(loaded, m, seed=seed, scenario=scenario) for name, m in matchings.items()
+    }
+    typer.echo(
+        f"\nOne simulated 12-month program per strategy ({scenario!r} scenario, one replication):"
+    )
+    typer.echo(program_table(programs).round(2).to_string())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .cohort import Cohort
 from .matching import Matching
+from .program import ProgramData
 
 MATCHING_MEASURES = (
     "share matched",
@@ -74,3 +75,25 @@ def matching_table(matchings: Mapping[str, Matching], measures=MATCHING_MEASURES
         for name, result in matchings.items()
     }
     return pd.DataFrame(rows).T.rename_axis(index="strategy", columns=None)
+
+
+def program_table(programs: Mapping[str, ProgramData]) -> pd.DataFrame:
+    """Headline outcomes of several programs (e.g. one per strategy), one row each.
+
+    Retention measures are over matched mentees (their first relationship);
+    satisfaction over those who answered; confidence change over those who answered
+    both surveys.
+    """
+    rows = {}
+    for name, data in programs.items():
+        out = data.outcomes
+        matched = out[out["matched"]]
+        rows[name] = {
+            "matched (share)": out["matched"].mean(),
+            "closed early (share)": matched["closed_early"].mean(),
+            "months retained (mean)": matched["months_retained"].mean(),
+            "satisfaction day 90 (mean)": matched["satisfaction_day_90"].mean(),
+            "satisfaction end (mean)": matched["satisfaction_end"].mean(),
+            "confidence change (mean)": (out["confidence_post"] - out["confidence_pre"]).mean(),
+        }
+    return pd.DataFrame(rows).T.astype(float).rename_axis(index="strategy", columns=None)

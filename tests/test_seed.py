@@ -42,3 +42,11 @@ def test_spawn_matches_numpy_seed_sequence_spawn():
     assert [s.generate_state(2).tolist() for s in ours] == [
         s.generate_state(2).tolist() for s in reference
     ]
+
+
+def test_the_same_seed_sequence_gives_the_same_children_every_time():
+    ss = np.random.SeedSequence(21)
+    first = [c.generate_state(1)[0] for c in spawn_seeds(ss, 3)]
+    second = [c.generate_state(1)[0] for c in spawn_seeds(ss, 3)]
+    assert first == second
+    assert first == [c.generate_state(1)[0] for c in np.random.SeedSequence(21).spawn(3)]

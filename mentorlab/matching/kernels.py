@@ -29,7 +29,7 @@ from scipy.optimize import linear_sum_assignment, linprog
 Objective = Literal["most_matched", "best_fit"]
 UNMATCHED = -1
 # Problems whose slot-expanded matrix has at most this many cells go to the dense solver.
-DENSE_CELL_LIMIT = 1_000_000
+DENSE_CELL_LIMIT = 16_000_000
 
 
 # ---------------------------------------------------------------------------------
@@ -285,41 +285,62 @@ def _profit(scores, allowed, objective) -> np.ndarray:
 # -- sparse path: transportation LP with column generation ---------------------------
 
 _CANDIDATES_PER_MENTEE = 8
+_PLACES_DEPTH = 4  # candidate mentees per place a mentor offers
 _TOLERANCE = 1e-9
 
 
 def _assign_sparse(scores, capacity, allowed, objective) -> np.ndarray:
     n = scores.shape[0]
     capacity = np.minimum(capacity, n)
-    target_pairs = None
-    seed_pairs = _feasible_seed(allowed, capacity)
-    if objective == "most_matched":
-        complete = bool(allowed.all())
-        if complete:
-            target_pairs = min(n, int(capacity.sum()))
-        else:
-            counting = _solve_transport(np.ones_like(scores), allowed, capacity, None, seed_pairs)
-            target_pairs = int((counting >= 0).sum())
-            seed_pairs = np.flatnonzero(counting >= 0), counting[counting >= 0]
+    if objective == "best_fit":
+        return _solve_transport(scores, allowed, capacity, None, _empty_pairs())
+    # most_matched: find the largest number of pairs by maximum flow first (a flow, not an
+    # LP: the all-ones LP is so degenerate that interior point stalls on it), then fix
+    # that number in the LP and maximise the score.
+    target_pairs, seed_pairs = _maximum_cardinality(
+        allowed, capacity, *_best_pairs_per_mentee(scores, allowed)
+    )
     return _solve_transport(scores, allowed, capacity, target_pairs, seed_pairs)
 
 
-def _feasible_seed(allowed, capacity):
-    """A maximal assignment (greedy over slots) so that candidate LPs are never infeasible."""
-    n = allowed.shape[0]
-    if allowed.all():
-        slots = np.repeat(np.arange(allowed.shape[1]), capacity)[:n]
-        return np.arange(slots.size), slots
-    remaining = capacity.copy()
-    rows, cols = [], []
-    for i in range(n):
-        options = np.flatnonzero(allowed[i] & (remaining > 0))
-        if options.size:
-            j = options[0]
-            remaining[j] -= 1
-            rows.append(i)
-            cols.append(j)
-    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+def _empty_pairs():
+    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+
+
+def _maximum_cardinality(allowed, capacity, candidate_rows, candidate_cols):
+    """Largest number of pairs, and one assignment reaching it.
+
+    A maximum flow on the candidate pairs is tried first; when it reaches the simple
+    upper bound (every mentee with an option, or every place a mentee could take), it
+    is optimal and the full graph need not be searched.
+    """
+    reachable = allowed.any(axis=1).sum()
+    takers = np.minimum(capacity, allowed.sum(axis=0)).sum()
+    upper = int(min(reachable, takers))
+    value, pairs = _max_flow(candidate_rows, candidate_cols, capacity, allowed.shape)
+    if value < upper:
+        rows, cols = np.nonzero(allowed)
+        value, pairs = _max_flow(rows, cols, capacity, allowed.shape)
+    return value, pairs
+
+
+def _max_flow(rows, cols, capacity, shape):
+    """Maximum b-matching on the given pairs: (number of pairs, (mentee rows, mentor cols))."""
+    from scipy.sparse.csgraph import maximum_flow
+
+    n, m = shape
+    source, sink = 0, n + m + 1
+    mentee_node, mentor_node = 1 + np.arange(n), 1 + n + np.arange(m)
+    tails = np.concatenate([np.full(n, source), mentee_node[rows], mentor_node])
+    heads = np.concatenate([mentee_node, mentor_node[cols], np.full(m, sink)])
+    caps = np.concatenate([np.ones(n), np.ones(rows.size), capacity]).astype(np.int32)
+    graph = sparse.csr_array((caps, (tails, heads)), shape=(n + m + 2, n + m + 2))
+    result = maximum_flow(graph, source, sink, method="dinic")
+    flow = sparse.coo_array(result.flow)
+    used = (
+        (flow.data > 0) & (flow.row >= 1) & (flow.row <= n) & (flow.col > n) & (flow.col <= n + m)
+    )
+    return int(result.flow_value), (flow.row[used] - 1, flow.col[used] - 1 - n)
 
 
 def _solve_transport(values, allowed, capacity, target_pairs, seed_pairs) -> np.ndarray:
@@ -332,8 +353,11 @@ def _solve_transport(values, allowed, capacity, target_pairs, seed_pairs) -> np.
     """
     n, m = values.shape
     rows, cols = _best_pairs_per_mentee(values, allowed)
+    mentor_rows, mentor_cols = _best_pairs_per_mentor(values, allowed, capacity)
     candidates = _unique_pairs(
-        np.concatenate([rows, seed_pairs[0]]), np.concatenate([cols, seed_pairs[1]]), m
+        np.concatenate([rows, mentor_rows, seed_pairs[0]]),
+        np.concatenate([cols, mentor_cols, seed_pairs[1]]),
+        m,
     )
     scale = max(1.0, float(np.abs(values[allowed]).max()))
     in_lp = np.zeros((n, m), dtype=bool)
@@ -375,6 +399,38 @@ def _best_pairs_per_mentee(values, allowed, block=2048):
         keep = allowed[rows, cols]
         found_rows.append(rows[keep])
         found_cols.append(cols[keep])
+    return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+def _best_pairs_per_mentor(values, allowed, capacity, block=512):
+    """Each mentor's best allowed mentees, a few per place offered.
+
+    When mentees agree on who the best mentors are, their own top lists overlap and
+    miss the mentors most of them will end up with; the mentors' side fills that gap.
+    """
+    n, m = values.shape
+    depth = np.minimum(_PLACES_DEPTH * capacity + _CANDIDATES_PER_MENTEE, n)
+    k = int(depth.max()) if m else 0
+    found_rows, found_cols = [], []
+    for start in range(0, m, block):
+        stop = min(start + block, m)
+        masked = np.where(allowed[:, start:stop], values[:, start:stop], -np.inf)
+        top = (
+            np.argpartition(-masked, k - 1, axis=0)[:k]
+            if k < n
+            else np.tile(np.arange(n)[:, None], (1, stop - start))
+        )
+        # Keep only each mentor's own depth, best first.
+        order = np.argsort(-np.take_along_axis(masked, top, axis=0), axis=0, kind="stable")
+        top = np.take_along_axis(top, order, axis=0)
+        rank = np.arange(top.shape[0])[:, None]
+        keep = (rank < depth[None, start:stop]) & np.take_along_axis(
+            allowed[:, start:stop], top, axis=0
+        )
+        found_rows.append(top[keep])
+        found_cols.append(np.broadcast_to(np.arange(start, stop)[None, :], top.shape)[keep])
+    if not found_rows:
+        return _empty_pairs()
     return np.concatenate(found_rows), np.concatenate(found_cols)
 
 

@@ -51,6 +51,19 @@ def _pairs_table() -> TableSpec:
 
 
 PAIRS_TABLE = _pairs_table()
+
+
+def pairs_input_table() -> TableSpec:
+    """PAIRS_TABLE with only the two ids required: what a program run needs as input."""
+    from dataclasses import replace
+
+    columns = tuple(
+        c if c.name in ("mentee_id", "mentor_id") else replace(c, required=False, nullable=True)
+        for c in PAIRS_TABLE.columns
+    )
+    return TableSpec("pairs", "Pairs to start a program with (only the ids are required).", columns)
+
+
 CSV_DECIMALS = 6
 
 
