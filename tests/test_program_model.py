@@ -158,6 +158,22 @@ def test_six_month_program():
     assert set(data.surveys["wave"]) == {"baseline", "day_30", "day_90", "midpoint", "end"}
 
 
+def test_circles_are_judged_against_circle_sized_loads():
+    cohort, chemistry = world(7)
+    data = ml.run_program(cohort, ml.match(cohort, "group", seed=1, chemistry=chemistry), seed=2)
+    pairs = data.pairs.merge(data.truth, on="pair_id")
+    load = pairs.groupby("mentor_id")["mentee_id"].transform("size")
+    preferred = pairs["mentor_id"].map(cohort.mentors.set_index("mentor_id")["preferred_load"])
+    within = load <= np.minimum(2 * preferred, 6)
+    assert within.sum() > 20
+    # No overload penalty where the circle is within the mentor's (circle-sized) comfort...
+    np.testing.assert_allclose(pairs.loc[within, "quality"], pairs.loc[within, "base_quality"])
+    # ... and a penalty where it is beyond it.
+    beyond = ~within
+    if beyond.any():
+        assert (pairs.loc[beyond, "quality"] < pairs.loc[beyond, "base_quality"]).all()
+
+
 # -- rematching -------------------------------------------------------------------------
 
 

@@ -182,6 +182,12 @@ class _Setup:
             cohort.mentors["preferred_load"].to_numpy(np.int64) + params.preferred_load_offset
         )
         capacity = cohort.mentors["capacity"].to_numpy(np.int64)
+        if _is_circle_format(matching):
+            # Mentors who agreed to lead a circle expect a group, not their one-to-one load.
+            preferred, capacity = (
+                _circle_loads(matching, preferred),
+                _circle_loads(matching, capacity),
+            )
         return cls(
             cohort=cohort,
             strategy=strategy,
