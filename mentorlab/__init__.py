@@ -30,6 +30,7 @@ from .matching import (
     Matching,
     deferred_acceptance,
     match,
+    match_arms,
     optimal_assignment,
 )
 from .program import ProgramData, ProgramParameters, run_program, scenarios
@@ -59,9 +60,21 @@ __all__ = [
     "draw_chemistry",
     "forbidden_pairs",
     "match",
+    "match_arms",
     "optimal_assignment",
     "run_program",
     "scenarios",
     "simulate_cohort",
     "spawn_seeds",
+    "stats",
 ]
+
+
+def __getattr__(name: str):
+    # The statistics stack (statsmodels, pingouin, lifelines) takes seconds to import;
+    # load it on first use of ``mentorlab.stats`` rather than with the package.
+    if name == "stats":
+        import importlib
+
+        return importlib.import_module(".stats", __name__)
+    raise AttributeError(f"module 'mentorlab' has no attribute {name!r}")

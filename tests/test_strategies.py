@@ -333,3 +333,17 @@ def test_write_pairs_round_trips_through_the_schema(tmp_path, cohort):
 def test_problem_rejects_bad_chemistry_shape(cohort):
     with pytest.raises(ConfigError, match="chemistry must have shape"):
         make_problem(cohort, chemistry=np.zeros((2, 2)))
+
+
+def test_match_arms_randomises_people_into_separate_arms():
+    cohort = ml.simulate_cohort(30, 80, seed=9)
+    pairs = ml.match_arms(cohort, {"a": "random", "b": "algorithmic"}, seed=2)
+    again = ml.match_arms(cohort, {"a": "random", "b": "algorithmic"}, seed=2)
+    pd.testing.assert_frame_equal(pairs, again)
+    mentors = pairs.groupby("strategy")["mentor_id"].apply(set)
+    assert not mentors["a"] & mentors["b"], "an arm used another arm's mentor"
+    assert pairs["mentee_id"].is_unique
+    # Arms are near-equal halves: no arm can have more mentees than its half of the cohort.
+    assert pairs.groupby("strategy").size().max() <= cohort.n_mentees // 2
+    load = pairs.groupby("mentor_id").size()
+    assert (load <= cohort.mentors.set_index("mentor_id")["capacity"][load.index]).all()

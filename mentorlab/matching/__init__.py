@@ -1,6 +1,6 @@
 """Matching stage: exact kernels, the strategies programs use, and their diagnostics."""
 
-from .api import STRATEGY_NAMES, make_problem, match
+from .api import STRATEGY_NAMES, make_problem, match, match_arms
 from .kernels import UNMATCHED, deferred_acceptance, optimal_assignment
 from .problem import Assignment, MatchingProblem
 from .result import PAIRS_TABLE, MatchDiagnostics, Matching, blocking_pairs, gini
@@ -40,5 +40,6 @@ __all__ = [
     "make_problem",
     "make_strategy",
     "match",
+    "match_arms",
     "optimal_assignment",
 ]

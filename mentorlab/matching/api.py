@@ -119,3 +119,64 @@ def make_problem(
 
 
 STRATEGY_NAMES: tuple[str, ...] = tuple(STRATEGIES)
+
+
+def match_arms(
+    cohort: Cohort,
+    arms: Mapping[str, str | Strategy],
+    *,
+    seed: SeedLike = None,
+    chemistry: np.ndarray | None = None,
+    **common: Any,
+) -> pd.DataFrame:
+    """Randomise mentees and mentors into trial arms and match each arm its own way.
+
+    This is the data strategy of a randomised trial of matching strategies: each arm
+    gets a random, equal-as-possible share of the mentees and of the mentors, and is
+    matched with its strategy within its share only.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    arms : mapping of arm name to strategy (name or object)
+    seed : int, SeedSequence, Generator or None
+    chemistry : array (n_mentees, n_mentors), optional
+        The whole cohort's chemistry; each arm sees its own block of it.
+    **common
+        Passed to every :func:`match` call (weights, min_score, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A pairs table for the whole cohort (``strategy`` holds the arm name), ready for
+        :func:`mentorlab.run_program`.
+
+    Examples
+    --------
+    >>> from mentorlab import simulate_cohort
+    >>> cohort = simulate_cohort(20, 50, seed=1)
+    >>> pairs = match_arms(cohort, {"a": "random", "b": "algorithmic"}, seed=3)
+    >>> sorted(pairs["strategy"].unique())
+    ['a', 'b']
+    """
+    if len(arms) < 1:
+        raise ConfigError("give at least one arm")
+    rng = as_generator(seed)
+    mentee_arm = _random_split(cohort.n_mentees, len(arms), rng)
+    mentor_arm = _random_split(cohort.n_mentors, len(arms), rng)
+    tables = []
+    for k, (name, strategy) in enumerate(arms.items()):
+        mentees, mentors = np.flatnonzero(mentee_arm == k), np.flatnonzero(mentor_arm == k)
+        sub = Cohort(
+            cohort.mentors.iloc[mentors].reset_index(drop=True),
+            cohort.mentees.iloc[mentees].reset_index(drop=True),
+        )
+        block = None if chemistry is None else np.asarray(chemistry)[np.ix_(mentees, mentors)]
+        result = match(sub, strategy, seed=rng, chemistry=block, **common)
+        tables.append(result.pairs.assign(strategy=name))
+    return pd.concat(tables, ignore_index=True)
+
+
+def _random_split(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Arm index per unit: a random permutation of near-equal arm sizes."""
+    return rng.permutation(np.arange(n) % k)

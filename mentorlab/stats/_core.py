@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,7 @@ class StatsResult(pd.DataFrame):
         One plain-language sentence for a report (see :meth:`reading`).
     """
 
-    _metadata = ["title", "notes", "fit_info", "model", "reading_text"]
+    _metadata: ClassVar[list[str]] = ["title", "notes", "fit_info", "model", "reading_text"]
 
     @property
     def _constructor(self):
