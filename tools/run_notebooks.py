@@ -30,9 +30,30 @@ def execute_in_place(path: Path, timeout: int) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    for cell in notebook.cells:  # execution timing metadata changes every run: drop it
+    for cell in notebook.cells:
+        # Execution timing changes every run, and how stdout is split into stream
+        # messages depends on timing: drop the one, merge the other, so re-running an
+        # unchanged notebook rewrites the same file.
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
     nbformat.write(notebook, path)
+
+
+def _merge_streams(outputs):
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.output_type == "stream"
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def execute_parameterised(path: Path, out_dir: Path, parameters: dict[str, str]) -> None:

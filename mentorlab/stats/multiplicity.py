@@ -113,7 +113,8 @@ def _adjust_reading(table: pd.DataFrame, method: str, alpha: float) -> str:
     raw = int((table["p_value"] <= alpha).sum())
     level = f"{alpha:g}".lstrip("0")
     return (
-        f"After {METHODS[method]} adjustment {kept} of {total} tests remain statistically "
+        f"After {METHODS[method]} adjustment {kept} of {total} tests "
+        f"{'remains' if kept == 1 else 'remain'} statistically "
         f"significant at α = {level} ({raw} before adjustment)."
     )
 
