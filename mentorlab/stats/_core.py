@@ -145,6 +145,29 @@ def numeric(data: pd.DataFrame, column: str) -> pd.Series:
         raise InputError(f"column '{column}' must be numeric", column=column) from None
 
 
+def binary(data: pd.DataFrame, column: str) -> pd.Series:
+    """The column as 0/1 integers (booleans and 0/1 numbers); InputError naming it otherwise."""
+    values = data[column]
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(int)
+    try:
+        as_number = pd.to_numeric(values, errors="raise").astype(float)
+    except (TypeError, ValueError):
+        as_number = None
+    if as_number is None or not as_number.isin([0.0, 1.0]).all():
+        found = ", ".join(map(repr, sorted(pd.unique(values), key=str)[:6]))
+        raise InputError(
+            f"column '{column}' must hold 0/1 or True/False values; found {found}", column=column
+        )
+    return as_number.astype(int)
+
+
+def check_alpha(alpha: float) -> None:
+    """InputError unless 0 < alpha < 1."""
+    if not 0 < alpha < 1:
+        raise InputError(f"alpha must be between 0 and 1, got {alpha}")
+
+
 def format_p(p: float) -> str:
     """APA-style p value: 'p = .034', 'p < .001'."""
     if p is None or (isinstance(p, float) and math.isnan(p)):

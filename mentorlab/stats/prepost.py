@@ -32,6 +32,8 @@ from statsmodels.stats.proportion import proportion_confint
 from ..errors import InputError
 from ._core import (
     StatsResult,
+    binary,
+    check_alpha,
     drop_missing,
     format_ci,
     format_p,
@@ -57,27 +59,6 @@ def _check_alternative(alternative: str) -> None:
         raise InputError(
             f"alternative must be one of {', '.join(ALTERNATIVES)}, got {alternative!r}"
         )
-
-
-def _check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise InputError(f"alpha must be between 0 and 1, got {alpha}")
-
-
-def _binary(data: pd.DataFrame, column: str) -> pd.Series:
-    """The column as 0/1 integers; InputError naming it when it holds anything else."""
-    values = data[column]
-    if values.dtype == bool:
-        return values.astype(int)
-    try:
-        as_number = pd.to_numeric(values, errors="raise").astype(float)
-    except (TypeError, ValueError):
-        as_number = None
-    if as_number is None or not as_number.isin([0.0, 1.0]).all():
-        raise InputError(
-            f"column '{column}' must hold 0/1 or True/False values", column=column
-        ) from None
-    return as_number.astype(int)
 
 
 def _no_spread(values: np.ndarray) -> bool:
@@ -183,7 +164,7 @@ def paired_change(
     if method not in ("t", "wilcoxon"):
         raise InputError(f"method must be 't' or 'wilcoxon', got {method!r}")
     _check_alternative(alternative)
-    _check_alpha(alpha)
+    check_alpha(alpha)
     require_columns(data, pre, post)
     if pre == post:
         raise InputError(f"pre and post must be different columns, both are '{pre}'", column=pre)
@@ -361,7 +342,7 @@ def mcnemar(data: pd.DataFrame, pre: str, post: str, *, exact: bool | None = Non
     """
     require_columns(data, pre, post)
     complete, notes = drop_missing(data, [pre, post])
-    before, after = _binary(complete, pre), _binary(complete, post)
+    before, after = binary(complete, pre), binary(complete, post)
     n = len(before)
     require_n(n, f"McNemar test of '{pre}' and '{post}'")
     counts = pd.crosstab(before, after).reindex(index=[0, 1], columns=[0, 1], fill_value=0)
@@ -488,7 +469,7 @@ def attrition(data: pd.DataFrame, completed: str, baseline: Sequence[str]) -> St
     if completed in baseline:
         raise InputError(f"'{completed}' cannot be both the completion flag and a baseline column")
     usable, notes = drop_missing(data, [completed])
-    done = _binary(usable, completed).astype(bool)
+    done = binary(usable, completed).astype(bool)
     n, n_missing = len(done), int((~done).sum())
     require_n(n, f"attrition analysis of '{completed}'")
     if n_missing == 0 or n_missing == n:
@@ -790,14 +771,14 @@ def did(
     >>> round(float(res.loc["treated:post", "coef"]), 3)
     1.1
     """
-    _check_alpha(alpha)
+    check_alpha(alpha)
     require_columns(data, outcome, treated, post, cluster)
     if len({outcome, treated, post}) < 3:
         raise InputError("outcome, treated and post must be three different columns")
     complete, notes = drop_missing(data, [c for c in (outcome, treated, post, cluster) if c])
     y = numeric(complete, outcome)
     design = pd.DataFrame(
-        {"Intercept": 1.0, treated: _binary(complete, treated), post: _binary(complete, post)}
+        {"Intercept": 1.0, treated: binary(complete, treated), post: binary(complete, post)}
     )
     design[f"{treated}:{post}"] = design[treated] * design[post]
     require_n(len(y), f"difference in differences of '{outcome}'", minimum=5)

@@ -52,6 +52,8 @@ from statsmodels.stats.proportion import (
 from ..errors import InputError
 from ._core import (
     StatsResult,
+    binary,
+    check_alpha,
     drop_missing,
     format_ci,
     format_p,
@@ -81,11 +83,6 @@ LOGLOG_NOTE = (
 # --------------------------------------------------------------------------- input helpers
 
 
-def _check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise InputError(f"alpha must be between 0 and 1, got {alpha}")
-
-
 def _complete(
     data: pd.DataFrame, columns: Sequence[str | None], what: str
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -96,25 +93,6 @@ def _complete(
     df, notes = drop_missing(data, names)
     require_n(len(df), what)
     return df, notes
-
-
-def _binary(data: pd.DataFrame, column: str) -> pd.Series:
-    """The event column as 0/1 integers; InputError naming the column otherwise."""
-    values = data[column]
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(int)
-    found = pd.unique(values)
-    try:
-        ok = pd.api.types.is_numeric_dtype(values) and set(found.astype(float)) <= {0.0, 1.0}
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        shown = ", ".join(map(repr, sorted(found, key=str)[:6]))
-        raise InputError(
-            f"column '{column}' must be coded 0/1 (1 = event) or boolean; found values {shown}",
-            column=column,
-        )
-    return values.astype(int)
 
 
 def _durations(data: pd.DataFrame, column: str) -> pd.Series:
@@ -261,9 +239,9 @@ def proportions(data: pd.DataFrame, event: str, group: str, *, alpha: float = 0.
     >>> round(float(res.loc["b", "risk_difference"]), 2)
     0.2
     """
-    _check_alpha(alpha)
+    check_alpha(alpha)
     df, notes = _complete(data, [event, group], "proportions")
-    events = _binary(df, event)
+    events = binary(df, event)
     levels = _levels(df[group], group, "proportions")
     counts = np.array(
         [[int(events[df[group] == g].sum()), int((df[group] == g).sum())] for g in levels]
@@ -363,9 +341,9 @@ def km_table(
     >>> res["median"].tolist()
     [270.0, 426.0]
     """
-    _check_alpha(alpha)
+    check_alpha(alpha)
     df, notes = _complete(data, [duration, event, group], "km_table")
-    times, events = _durations(df, duration), _binary(df, event)
+    times, events = _durations(df, duration), binary(df, event)
     if group is None:
         labels = pd.Series("all", index=df.index)
         levels: list[Any] = ["all"]
@@ -454,7 +432,7 @@ def logrank(data: pd.DataFrame, duration: str, event: str, group: str) -> StatsR
     10.3267
     """
     df, notes = _complete(data, [duration, event, group], "logrank")
-    times, events = _durations(df, duration), _binary(df, event)
+    times, events = _durations(df, duration), binary(df, event)
     levels = _levels(df[group], group, "logrank")
     if len(levels) == 2:
         a, b = (df[group] == levels[0]), (df[group] == levels[1])
@@ -586,12 +564,12 @@ def cox(
     >>> round(float(res.loc["sex", "coef"]), 4), round(float(res.loc["sex", "se"]), 4)
     (-0.531, 0.1672)
     """
-    _check_alpha(alpha)
+    check_alpha(alpha)
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     if not covariates:
         raise InputError("cox: give at least one covariate column")
     df, notes = _complete(data, [duration, event, *covariates, cluster], "cox")
-    times, events = _durations(df, duration), _binary(df, event)
+    times, events = _durations(df, duration), binary(df, event)
     if events.sum() == 0:
         raise InputError(f"cox: column '{event}' has no events, so no hazard can be estimated")
     design, references, design_notes = _cox_design(df, covariates)
@@ -749,7 +727,7 @@ def logistic(
     >>> round(float(res.loc["GPA", "coef"]), 6)
     2.826113
     """
-    _check_alpha(alpha)
+    check_alpha(alpha)
     if not isinstance(formula, str) or "~" not in formula:
         raise InputError(
             f"logistic: formula must look like 'outcome ~ predictors', got {formula!r}"
